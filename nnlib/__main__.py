@@ -221,9 +221,14 @@ def save_history_plot(history, path):
 
 
 def main(argv=None):
+    from nnlib.backend import DeviceError
+
     args = build_parser().parse_args(argv)
-    if args.command == "train":
-        train_command(args)
+    try:
+        if args.command == "train":
+            train_command(args)
+    except DeviceError as error:
+        raise SystemExit(f"error: {error}") from None
     return 0
 
 

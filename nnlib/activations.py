@@ -111,6 +111,10 @@ def softmax_derivative(Z):
 class Activation(Layer):
     """An elementwise activation: A = f(Z), dZ = dA * f'(Z)."""
 
+    def __init__(self):
+        super().__init__()
+        self.Z = self.A = self.mask = None
+
     def forward(self, Z):
         check_2d(Z, type(self).__name__ + ".forward", "Z")
         self.Z = Z
@@ -185,7 +189,7 @@ class Tanh(Activation):
         return dA * (1 - self.A * self.A)
 
 
-class Softmax(Layer):
+class Softmax(Activation):
     """Row-wise softmax, turning scores into class probabilities.
 
     Notes

@@ -197,7 +197,6 @@ def fit(
     if print_every is None:
         print_every = 1 if n_epochs <= 30 else math.ceil(n_epochs / 20)
 
-    xp = get_array_module(X)
     n_batches = math.ceil(n_samples / batch_size)
     bar = _progress_bar(n_epochs * n_batches) if progress else None
     write = bar.write if bar is not None else print
@@ -212,24 +211,9 @@ def fit(
         order = None
         if batch_size < n_samples:
             order = to_device(rng.permutation(n_samples))
-        loss_sum = xp.zeros((), dtype=dtype)
-        n_correct = xp.zeros((), dtype=np.int64)
-
-        for first in range(0, n_samples, batch_size):
-            if order is None:
-                X_batch, T_batch, labels_batch = X, T, labels
-            else:
-                index = order[first : first + batch_size]
-                X_batch, T_batch, labels_batch = X[index], T[index], labels[index]
-
-            output = model.forward(X_batch)
-            loss_sum += loss._compute(output, T_batch) * X_batch.shape[0]
-            n_correct += (_predicted_labels(output) == labels_batch).sum()
-
-            model.backward(loss.backward(), input_gradient=False)
-            optimizer.step(model.parameters(), model.gradients())
-            if bar is not None:
-                bar.update(1)
+        loss_sum, n_correct = _train_one_epoch(
+            model, loss, optimizer, X, T, labels, batch_size, order, bar
+        )
 
         synchronize()
         seconds = time.perf_counter() - start
@@ -260,6 +244,36 @@ def fit(
     if bar is not None:
         bar.close()
     return pd.DataFrame(rows)
+
+
+def _train_one_epoch(model, loss, optimizer, X, T, labels, batch_size, order, bar):
+    """Run forward, loss, backward and update on every batch of one epoch.
+
+    Returns the summed loss and the number of correct predictions as
+    device scalars, so that a GPU is never made to wait inside the epoch.
+    """
+    xp = get_array_module(X)
+    loss_sum = xp.zeros((), dtype=X.dtype)
+    n_correct = xp.zeros((), dtype=np.int64)
+    # A diverging run overflows before its loss turns NaN; the check after
+    # the epoch reports that with advice, so NumPy's warnings are silenced.
+    with np.errstate(over="ignore", invalid="ignore"):
+        for first in range(0, X.shape[0], batch_size):
+            if order is None:
+                X_batch, T_batch, labels_batch = X, T, labels
+            else:
+                index = order[first : first + batch_size]
+                X_batch, T_batch, labels_batch = X[index], T[index], labels[index]
+
+            output = model.forward(X_batch)
+            loss_sum += loss._compute(output, T_batch) * X_batch.shape[0]
+            n_correct += (_predicted_labels(output) == labels_batch).sum()
+
+            model.backward(loss.backward(), input_gradient=False)
+            optimizer.step(model.parameters(), model.gradients())
+            if bar is not None:
+                bar.update(1)
+    return loss_sum, n_correct
 
 
 def _prepare(model, loss, X, y, dtype, where):

@@ -1,0 +1,200 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from nnlib.activations import ReLU, Softmax
+from nnlib.layers import Dense
+from nnlib.losses import BinaryCrossEntropy, CrossEntropy
+from nnlib.network import Sequential
+from nnlib.optim import Adam, GradientDescent
+from nnlib.train import DivergenceError, accuracy, confusion_matrix, evaluate, fit
+
+
+def blobs(rng, n_per_class=100, n_classes=3, n_features=4):
+    centres = rng.normal(0, 4, size=(n_classes, n_features))
+    X = np.concatenate(
+        [c + rng.standard_normal((n_per_class, n_features)) for c in centres]
+    )
+    y = np.repeat(np.arange(n_classes), n_per_class)
+    return X.astype(np.float32), y
+
+
+def model_for(rng, n_in=4, n_out=3):
+    return Sequential(Dense(n_in, 16, rng=rng), ReLU(), Dense(16, n_out, rng=rng))
+
+
+def test_fit_learns_and_returns_the_history(rng, capsys):
+    X, y = blobs(rng)
+    history = fit(
+        model_for(rng),
+        X,
+        y,
+        optimizer=Adam(learning_rate=0.01),
+        n_epochs=5,
+        batch_size=32,
+        validation_data=(X[:50], y[:50]),
+        rng=rng,
+    )
+    assert isinstance(history, pd.DataFrame)
+    assert list(history.columns) == [
+        "epoch",
+        "loss",
+        "accuracy",
+        "val_loss",
+        "val_accuracy",
+        "seconds",
+    ]
+    assert history["epoch"].tolist() == [1, 2, 3, 4, 5]
+    assert history["loss"].iloc[-1] < history["loss"].iloc[0]
+    assert history["val_accuracy"].iloc[-1] > 0.9
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split()[:3] == ["epoch", "loss", "accuracy"]
+    assert "device: cpu" in lines[0]
+    assert len(lines) == 6
+
+
+def test_full_batch_is_one_update_per_epoch(rng):
+    X, y = blobs(rng, n_per_class=20)
+    model = model_for(rng)
+    optimizer = GradientDescent(learning_rate=0.1)
+    fit(model, X, y, optimizer=optimizer, n_epochs=7, verbose=False)
+    assert optimizer.n_steps == 7
+    optimizer = GradientDescent(learning_rate=0.1)
+    fit(model, X, y, optimizer=optimizer, n_epochs=2, batch_size=25, verbose=False)
+    assert optimizer.n_steps == 2 * 3  # 60 samples in batches of 25, 25, 10
+
+
+def test_same_seed_gives_the_same_history():
+    histories = []
+    for _ in range(2):
+        rng = np.random.default_rng(5)
+        X, y = blobs(rng)
+        history = fit(
+            model_for(rng), X, y, n_epochs=3, batch_size=16, rng=rng, verbose=False
+        )
+        histories.append(history.drop(columns="seconds"))
+    pd.testing.assert_frame_equal(*histories)
+
+
+def test_long_runs_print_about_twenty_lines(rng, capsys):
+    X, y = blobs(rng, n_per_class=5)
+    fit(
+        model_for(rng),
+        X,
+        y,
+        optimizer=GradientDescent(learning_rate=0.01),
+        n_epochs=200,
+        verbose=True,
+    )
+    lines = capsys.readouterr().out.splitlines()
+    assert 15 <= len(lines) <= 23
+    assert lines[-1].split()[0] == "200"
+
+
+def test_fit_accepts_one_hot_targets_and_binary_models(rng):
+    X, y = blobs(rng, n_classes=2)
+    one_hot = np.eye(2, dtype=np.float32)[y]
+    history = fit(
+        model_for(rng, n_out=2),
+        X,
+        one_hot,
+        n_epochs=3,
+        batch_size=20,
+        optimizer=Adam(learning_rate=0.01),
+        verbose=False,
+    )
+    assert history["accuracy"].iloc[-1] > 0.9
+    binary = model_for(rng, n_out=1)
+    history = fit(
+        binary,
+        X,
+        y,
+        loss=BinaryCrossEntropy(),
+        n_epochs=3,
+        batch_size=20,
+        optimizer=Adam(learning_rate=0.01),
+        verbose=False,
+    )
+    assert history["accuracy"].iloc[-1] > 0.9
+    assert accuracy(y, binary.predict(X)) > 0.9
+
+
+def test_divergence_stops_with_the_epoch_and_a_hint(rng):
+    X, y = blobs(rng)
+    X = X * 1e4
+    with pytest.raises(
+        DivergenceError,
+        match=r"in epoch \d+.*learning rate \(1e\+06\)"
+        r".*ten times smaller",
+    ) as caught:
+        fit(
+            model_for(rng),
+            X,
+            y,
+            optimizer=GradientDescent(learning_rate=1e6),
+            n_epochs=50,
+            verbose=False,
+        )
+    assert len(caught.value.history) >= 1
+
+
+def test_fit_rejects_bad_input(rng):
+    X, y = blobs(rng)
+    model = model_for(rng)
+    with pytest.raises(ValueError, match="X has 300 samples but y has 299"):
+        fit(model, X, y[:-1], verbose=False)
+    with pytest.raises(ValueError, match="Did you pass X.T"):
+        fit(model, X.T.copy(), y, verbose=False)
+    bad = X.copy()
+    bad[3, 1] = np.nan
+    with pytest.raises(ValueError, match="1 NaN or infinite values"):
+        fit(model, bad, y, verbose=False)
+    with pytest.raises(ValueError, match=r"labels in 0\.\.2, got values from 0 to 5"):
+        fit(model, X, np.where(y == 2, 5, y), verbose=False)
+    with pytest.raises(TypeError, match="pass an instance, not the class"):
+        fit(model, X, y, loss=CrossEntropy, verbose=False)
+    with pytest.raises(TypeError, match="unexpected keyword argument 'epochs'"):
+        fit(model, X, y, epochs=3)
+    with pytest.raises(ValueError, match="positive integer or None"):
+        fit(model, X, y, batch_size=0, verbose=False)
+    with pytest.raises(ValueError, match="n_epochs >= 1"):
+        fit(model, X, y, n_epochs=0, verbose=False)
+    with pytest.raises(TypeError, match=r"tuple \(X_val, y_val\)"):
+        fit(model, X, y, validation_data=X, verbose=False)
+    with_softmax = Sequential(Dense(4, 3, rng=rng), Softmax())
+    with pytest.raises(ValueError, match="remove the final Softmax"):
+        fit(with_softmax, X, y, verbose=False)
+
+
+def test_evaluate_accuracy_and_confusion_matrix(rng):
+    X, y = blobs(rng)
+    model = model_for(rng)
+    fit(
+        model,
+        X,
+        y,
+        optimizer=Adam(learning_rate=0.01),
+        n_epochs=5,
+        batch_size=32,
+        verbose=False,
+        rng=rng,
+    )
+    result = evaluate(model, X, y)
+    assert set(result) == {"loss", "accuracy"}
+    assert result["accuracy"] == pytest.approx(accuracy(y, model.predict(X)))
+    matrix = confusion_matrix(y, model.predict(X))
+    assert matrix.shape == (3, 3) and matrix.sum() == 300
+    assert np.trace(matrix) / 300 == pytest.approx(result["accuracy"])
+    np.testing.assert_array_equal(
+        confusion_matrix(np.array([0, 1, 1, 2]), np.array([0, 2, 1, 2])),
+        [[1, 0, 0], [0, 1, 1], [0, 0, 1]],
+    )
+
+
+def test_metric_errors():
+    with pytest.raises(ValueError, match="pass model.predict"):
+        accuracy(np.array([0, 1]), np.zeros((2, 3)))
+    with pytest.raises(ValueError, match=r"labels in 0\.\.1"):
+        confusion_matrix(np.array([0, 1]), np.array([0, 2]), n_classes=2)
+    with pytest.raises(TypeError, match="integer labels"):
+        confusion_matrix(np.array([0.0, 1.0]), np.array([0, 1]))
