@@ -187,8 +187,23 @@ class Dense(Layer):
 
     def forward(self, X):
         check_2d(X, "Dense.forward", "X", self.n_in)
+        self._check_parameters()
         self.X = X
         return X @ self.W + self.b
+
+    def _check_parameters(self):
+        # W and b may be set by hand, for example from column-layout code,
+        # where b has shape (n_out, 1): it would broadcast silently wrong.
+        expected = {"W": (self.n_in, self.n_out), "b": (self.n_out,)}
+        for name, shape in expected.items():
+            actual = getattr(self, name).shape
+            if actual != shape:
+                raise ValueError(
+                    f"Dense.forward: expected {name} of shape {shape}, got "
+                    f"{actual}. help: column-layout code keeps W1 as (n_out, "
+                    "n_in) and b1 as (n_out, 1); set layer.W = W1.T and "
+                    "layer.b = b1.ravel()."
+                )
 
     def backward(self, dZ, input_gradient=True):
         """Store dW and db, and return dX (or None if not asked for).

@@ -105,6 +105,7 @@ def fit(
     verbose=True,
     print_every=None,
     progress=False,
+    schedule=None,
 ):
     """Train ``model`` on (X, y) and return the per-epoch history.
 
@@ -132,6 +133,10 @@ def fit(
         for long ones.
     progress : bool, default False
         Show a progress bar over all the updates (uses tqdm).
+    schedule : callable, optional
+        ``schedule(epoch)`` returns the learning rate for that epoch
+        (counted from 1); it is set on the optimiser before the epoch
+        starts. The history then gains a ``learning_rate`` column.
 
     Returns
     -------
@@ -208,6 +213,8 @@ def fit(
     for epoch in range(1, n_epochs + 1):
         synchronize()
         start = time.perf_counter()
+        if schedule is not None:
+            optimizer.learning_rate = _scheduled_rate(schedule, epoch)
         order = None
         if batch_size < n_samples:
             order = to_device(rng.permutation(n_samples))
@@ -226,6 +233,8 @@ def fit(
             row["val_loss"], row["val_accuracy"] = _evaluate_prepared(
                 model, loss, X_val, T_val, labels_val
             )
+        if schedule is not None:
+            row["learning_rate"] = optimizer.learning_rate
         row["seconds"] = seconds
         rows.append(row)
 
@@ -274,6 +283,16 @@ def _train_one_epoch(model, loss, optimizer, X, T, labels, batch_size, order, ba
             if bar is not None:
                 bar.update(1)
     return loss_sum, n_correct
+
+
+def _scheduled_rate(schedule, epoch):
+    rate = schedule(epoch)
+    if not (isinstance(rate, (int, float)) and math.isfinite(rate) and rate > 0):
+        raise ValueError(
+            f"fit: schedule({epoch}) returned {rate!r}; expected a positive "
+            "learning rate."
+        )
+    return float(rate)
 
 
 def _prepare(model, loss, X, y, dtype, where):

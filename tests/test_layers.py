@@ -122,3 +122,15 @@ def test_dropout_gradient_check_with_a_fixed_mask(rng):
 def test_dropout_rejects_bad_rate():
     with pytest.raises(ValueError, match="0 <= rate < 1"):
         Dropout(1.0)
+
+
+def test_dense_rejects_parameters_set_in_the_column_layout(rng):
+    layer = Dense(4, 3, rng=rng)
+    X = rng.random((3, 4), dtype=np.float32)
+    layer.b = np.zeros((3, 1), np.float32)  # would broadcast to (3, 3) silently
+    with pytest.raises(ValueError, match=r"expected b of shape \(3,\), got \(3, 1\)"):
+        layer.forward(X)
+    layer.b = np.zeros(3, np.float32)
+    layer.W = np.zeros((3, 4), np.float32)
+    with pytest.raises(ValueError, match=r"expected W of shape \(4, 3\).*W1.T"):
+        layer.forward(X)

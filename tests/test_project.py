@@ -17,6 +17,8 @@ else:
     import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parent.parent
+# PyPI name -> conda-forge name, where they differ
+CONDA_NAMES = {"torch": "pytorch"}
 
 
 def pyproject():
@@ -66,6 +68,7 @@ def test_environment_names_every_pyproject_dependency_with_the_same_bound():
     for line in required:
         requirement = Requirement(line)
         name = requirement.name.lower()
+        name = CONDA_NAMES.get(name, name)
         assert name in named, f"environment.yml lacks {name}"
         assert named[name] == str(requirement.specifier), (
             f"{name}: environment.yml says {named[name]!r}, pyproject.toml "

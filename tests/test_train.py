@@ -198,3 +198,21 @@ def test_metric_errors():
         confusion_matrix(np.array([0, 1]), np.array([0, 2]), n_classes=2)
     with pytest.raises(TypeError, match="integer labels"):
         confusion_matrix(np.array([0.0, 1.0]), np.array([0, 1]))
+
+
+def test_schedule_sets_the_learning_rate_each_epoch(rng):
+    X, y = blobs(rng, n_per_class=10)
+    optimizer = GradientDescent(learning_rate=1.0)
+    history = fit(
+        model_for(rng),
+        X,
+        y,
+        optimizer=optimizer,
+        n_epochs=4,
+        verbose=False,
+        schedule=lambda epoch: 0.1 * 0.5 ** (epoch - 1),
+    )
+    assert history["learning_rate"].tolist() == [0.1, 0.05, 0.025, 0.0125]
+    assert optimizer.learning_rate == 0.0125
+    with pytest.raises(ValueError, match=r"schedule\(1\) returned -1"):
+        fit(model_for(rng), X, y, n_epochs=1, verbose=False, schedule=lambda e: -1)
