@@ -131,7 +131,7 @@ class ReLU(Activation):
     def forward(self, Z):
         check_2d(Z, "ReLU.forward", "Z")
         self.mask = Z > 0
-        return Z * self.mask
+        return relu(Z)
 
     def backward(self, dA):
         self._check_backward(dA, self.mask, "dA")

@@ -98,3 +98,11 @@ def test_leaky_relu_rejects_bad_alpha():
 def test_backward_before_forward_says_so():
     with pytest.raises(RuntimeError, match="call forward before backward"):
         Sigmoid().backward(np.zeros((1, 1)))
+
+
+def test_relu_layer_gives_plain_zeros_for_negative_and_infinite_input():
+    # Z * mask would give -0.0, and NaN with a warning for -inf
+    Z = np.array([[-1.0, 2.0, -np.inf]])
+    A = ReLU().forward(Z)
+    np.testing.assert_array_equal(A, [[0.0, 2.0, 0.0]])
+    assert not np.signbit(A).any()
