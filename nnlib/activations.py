@@ -46,9 +46,17 @@ def sigmoid(Z):
 
 
 def sigmoid_derivative(Z):
-    """Return sigmoid(Z) * (1 - sigmoid(Z)), which never exceeds 0.25."""
-    A = sigmoid(Z)
-    return A * (1 - A)
+    """Return sigmoid(Z) * (1 - sigmoid(Z)), which never exceeds 0.25.
+
+    Notes
+    -----
+    Computed as e / (1 + e)**2 with e = exp(-|Z|), the same quantity,
+    because A * (1 - A) rounds to exactly 0 once A rounds to 1 (from
+    about Z = 17 in float32), while this form stays accurate.
+    """
+    xp = get_array_module(Z)
+    e = xp.exp(-xp.abs(Z))
+    return e / ((1 + e) * (1 + e))
 
 
 def tanh(Z):

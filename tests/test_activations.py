@@ -106,3 +106,9 @@ def test_relu_layer_gives_plain_zeros_for_negative_and_infinite_input():
     A = ReLU().forward(Z)
     np.testing.assert_array_equal(A, [[0.0, 2.0, 0.0]])
     assert not np.signbit(A).any()
+
+
+def test_sigmoid_derivative_stays_accurate_far_out():
+    Z = np.array([20.0, -30.0], dtype=np.float32)
+    expected = np.exp(-np.abs(Z.astype(np.float64)))  # e / (1 + e)^2 ~ e
+    np.testing.assert_allclose(activations.sigmoid_derivative(Z), expected, rtol=1e-5)
