@@ -6,6 +6,7 @@ imported only when the GPU is asked for or probed.
 """
 
 import functools
+import sys
 import warnings
 
 import numpy as np
@@ -216,9 +217,8 @@ def synchronize():
     """Wait until the GPU has finished all queued work (no-op on the CPU).
 
     GPU calls return before the work is done, so time GPU code only after
-    calling this.
+    calling this. Waits for queued GPU work even after a switch back to
+    the CPU.
     """
-    if _state["device"] == "cuda":
-        import cupy
-
-        cupy.cuda.get_current_stream().synchronize()
+    if "cupy" in sys.modules and gpu_status() == "ok":
+        sys.modules["cupy"].cuda.get_current_stream().synchronize()

@@ -258,6 +258,7 @@ class Dropout(Layer):
             )
         self.rate = rate
         self.rng = np.random.default_rng() if rng is None else rng
+        self._device_rng = None
         self.mask = None
 
     def forward(self, X):
@@ -270,7 +271,10 @@ class Dropout(Layer):
         if xp is np:
             uniform = self.rng.random(X.shape, dtype=X.dtype)
         else:
-            uniform = xp.random.random(X.shape, dtype=X.dtype)
+            if self._device_rng is None:
+                seed = int(self.rng.integers(2**63))
+                self._device_rng = xp.random.default_rng(seed)
+            uniform = self._device_rng.random(X.shape, dtype=X.dtype)
         self.mask = (uniform < keep).astype(X.dtype) / X.dtype.type(keep)
         return X * self.mask
 

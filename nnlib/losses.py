@@ -144,6 +144,10 @@ class CrossEntropy(Loss):
     z - max(z) - log(sum(exp(z - max(z)))), which never overflows.
     The gradient with respect to the logits is (softmax(Z) - Y) / n, the
     fused result derived in notebook 04.
+
+    Integer labels are range-checked on every call, which on a GPU reads
+    two numbers back to the host; a hand-written GPU loop should convert
+    its targets once with ``prepare_target``, as ``fit`` does.
     """
 
     def prepare_target(self, target, n_outputs, dtype):
