@@ -47,6 +47,6 @@ __all__ = [
 def __getattr__(name):
     # Submodules such as nnlib.plot load on first use, so that importing
     # nnlib does not pay for matplotlib.
-    if name in {"plot", "perceptron", "gradcheck", "io"}:
+    if name in {"plot", "perceptron", "gradcheck", "io", "diagnostics"}:
         return importlib.import_module(f"nnlib.{name}")
     raise AttributeError(f"module 'nnlib' has no attribute {name!r}")
