@@ -153,8 +153,8 @@ def load_mnist(split="train", *, flatten=True, data_dir=None, verify=True):
             f"{label_name} {labels.shape[0]} labels."
         )
 
-    X = images.astype(np.float32)
-    X *= np.float32(1 / 255)
+    # One pass: convert and scale together, without a second sweep over X.
+    X = np.multiply(images, np.float32(1 / 255), dtype=np.float32)
     if flatten:
         X = X.reshape(X.shape[0], -1)
     return X, labels.astype(np.int64)

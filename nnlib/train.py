@@ -55,8 +55,15 @@ def check_labels(y, n_samples, where):
 def check_finite(X, where, name="X"):
     """Raise a clear error if X holds NaN or infinity."""
     xp = get_array_module(X)
-    if not bool(xp.isfinite(X).all()):
-        n_bad = int((~xp.isfinite(X)).sum())
+    # One NaN or infinity makes the sum NaN or infinite, so one pass over X
+    # with no boolean array of its size clears the usual case; only a sum
+    # that is not finite (a bad value, or an overflow) is looked into.
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = X.sum()
+    if bool(xp.isfinite(total)):
+        return
+    n_bad = int((~xp.isfinite(X)).sum())
+    if n_bad:
         raise ValueError(
             f"{where}: {name} holds {n_bad} NaN or infinite values. "
             "help: clean or impute them before training."
