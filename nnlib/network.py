@@ -174,16 +174,17 @@ class Sequential:
 
     def summary(self):
         """Return a table of the layers, their output shapes and sizes."""
-        lines = [f"{'layer':<44}{'output shape':>14}{'parameters':>12}"]
+        width = max(44, *(len(repr(layer)) + 2 for layer in self.layers))
+        lines = [f"{'layer':<{width}}{'output shape':>14}{'parameters':>12}"]
         lines.append("-" * len(lines[0]))
         n_features = self.n_in
         for layer in self.layers:
             n_features = layer.output_size(n_features)
             n_params = sum(int(p.size) for p in layer.parameters())
             shape = f"(n, {n_features})"
-            lines.append(f"{layer!r:<44}{shape:>14}{n_params:>12,}")
+            lines.append(f"{layer!r:<{width}}{shape:>14}{n_params:>12,}")
         lines.append("-" * len(lines[0]))
-        lines.append(f"{'total':<44}{'':>14}{self.n_parameters():>12,}")
+        lines.append(f"{'total':<{width}}{'':>14}{self.n_parameters():>12,}")
         return "\n".join(lines)
 
     def __repr__(self):

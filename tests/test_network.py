@@ -114,3 +114,13 @@ def test_sequential_errors(rng):
     model = Sequential(Dense(784, 10, rng=rng))
     with pytest.raises(ValueError, match="Did you pass X.T"):
         model.forward(np.zeros((784, 5), np.float32))
+
+
+def test_summary_columns_line_up_for_long_layer_names(rng):
+    class AVeryLongLayerNameIndeed(Dense):
+        pass
+
+    model = Sequential(AVeryLongLayerNameIndeed(784, 10, rng=rng), ReLU())
+    lines = model.summary().splitlines()
+    rows = [lines[0], *lines[2:-2], lines[-1]]
+    assert len({len(line) for line in rows}) == 1

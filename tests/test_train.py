@@ -216,3 +216,49 @@ def test_schedule_sets_the_learning_rate_each_epoch(rng):
     assert optimizer.learning_rate == 0.0125
     with pytest.raises(ValueError, match=r"schedule\(1\) returned -1"):
         fit(model_for(rng), X, y, n_epochs=1, verbose=False, schedule=lambda e: -1)
+
+
+# End to end on the real MNIST data. These are the slowest unit tests
+# (tens of seconds each on two cores).
+
+
+@pytest.mark.slow
+def test_original_recipe_reaches_85_percent_on_the_test_set(mnist):
+    from nnlib.__main__ import RECIPES
+
+    X_train, y_train, X_test, y_test = mnist
+    recipe = RECIPES["original"]
+    rng = np.random.default_rng(0)
+    model = Sequential(
+        Dense(784, 10, init=recipe["init"], rng=rng),
+        ReLU(),
+        Dense(10, 10, init=recipe["init"], rng=rng),
+    )
+    fit(
+        model,
+        X_train,
+        y_train,
+        optimizer=GradientDescent(learning_rate=recipe["learning_rate"]),
+        n_epochs=recipe["epochs"],
+        batch_size=None,
+        verbose=False,
+    )
+    assert accuracy(y_test, model.predict(X_test)) >= 0.85
+
+
+@pytest.mark.slow
+def test_small_mini_batch_network_reaches_97_percent(mnist):
+    X_train, y_train, X_test, y_test = mnist
+    rng = np.random.default_rng(0)
+    model = Sequential(Dense(784, 256, rng=rng), ReLU(), Dense(256, 10, rng=rng))
+    fit(
+        model,
+        X_train,
+        y_train,
+        optimizer=Adam(learning_rate=0.001),
+        n_epochs=5,
+        batch_size=128,
+        rng=rng,
+        verbose=False,
+    )
+    assert accuracy(y_test, model.predict(X_test)) >= 0.97
