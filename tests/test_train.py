@@ -262,3 +262,13 @@ def test_small_mini_batch_network_reaches_97_percent(mnist):
         verbose=False,
     )
     assert accuracy(y_test, model.predict(X_test)) >= 0.97
+
+
+def test_finite_input_whose_sum_overflows_is_accepted():
+    from nnlib.train import check_finite
+
+    X = np.full((4, 3), 3e38, dtype=np.float32)  # finite; its sum overflows
+    check_finite(X, "fit")
+    X[1, 2] = np.inf
+    with pytest.raises(ValueError, match="1 NaN or infinite values"):
+        check_finite(X, "fit")
