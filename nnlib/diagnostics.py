@@ -27,7 +27,7 @@ from nnlib.layers import check_2d
 from nnlib.losses import BinaryCrossEntropy, CrossEntropy, Loss
 from nnlib.network import Sequential
 from nnlib.optim import GradientDescent, Optimizer
-from nnlib.train import _check_loss_fits_model, check_finite, check_labels
+from nnlib.train import check_finite, check_labels, check_loss_fits_model
 
 RELU_LIKE = (ReLU, LeakyReLU)
 SATURATING = (Sigmoid, Tanh, ReLU, LeakyReLU)
@@ -59,7 +59,7 @@ def _checked_loss(model, loss, where):
             f"{where}: expected loss as a Loss such as CrossEntropy(), got "
             f"{loss!r}. help: pass an instance, not the class."
         )
-    _check_loss_fits_model(model, loss, where)
+    check_loss_fits_model(model, loss, where)
     return loss
 
 

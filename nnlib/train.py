@@ -83,7 +83,8 @@ def _predicted_labels(output):
     return output.argmax(axis=1)
 
 
-def _check_loss_fits_model(model, loss, where):
+def check_loss_fits_model(model, loss, where):
+    """Refuse a loss that would apply softmax or sigmoid a second time."""
     last = model.layers[-1]
     if isinstance(loss, CrossEntropy) and isinstance(last, Softmax):
         raise ValueError(
@@ -185,7 +186,7 @@ def fit(
         )
     if not isinstance(n_epochs, (int, np.integer)) or n_epochs < 1:
         raise ValueError(f"{where}: expected n_epochs >= 1, got {n_epochs!r}.")
-    _check_loss_fits_model(model, loss, where)
+    check_loss_fits_model(model, loss, where)
 
     dtype = model.parameters()[0].dtype if model.parameters() else np.float32
     X, T, labels = _prepare(model, loss, X, y, dtype, where)
@@ -346,7 +347,7 @@ def evaluate(model, X, y, *, loss=None, batch_size=10_000):
     """
     if loss is None:
         loss = CrossEntropy() if model.n_out != 1 else BinaryCrossEntropy()
-    _check_loss_fits_model(model, loss, "evaluate")
+    check_loss_fits_model(model, loss, "evaluate")
     dtype = model.parameters()[0].dtype if model.parameters() else np.float32
     X, T, labels = _prepare(model, loss, X, y, dtype, "evaluate")
     mean_loss, accuracy_ = _evaluate_prepared(model, loss, X, T, labels, batch_size)
