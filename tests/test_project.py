@@ -82,6 +82,20 @@ def test_library_requirements_are_lower_bounds_only():
         assert all(s.operator == ">=" for s in specifier), line
 
 
+def test_every_package_folder_is_listed_for_installation():
+    # An editable install finds any subpackage; a wheel holds only those
+    # listed under [tool.setuptools] packages.
+    folders = sorted(
+        ".".join(init.parent.relative_to(ROOT).parts)
+        for init in (ROOT / "nnlib").rglob("__init__.py")
+    )
+    listed = sorted(pyproject()["tool"]["setuptools"]["packages"])
+    assert listed == folders, (
+        f"pyproject.toml lists packages {listed}, the source has {folders}: "
+        "add the missing ones to [tool.setuptools] packages."
+    )
+
+
 def test_shipped_data_matches_the_published_checksums():
     folder = default_data_dir()
     for name, digest in SHA256.items():
