@@ -14,7 +14,14 @@ from nnlib.layers import Dense, Dropout
 from nnlib.losses import MSE, BinaryCrossEntropy, CrossEntropy
 from nnlib.network import Sequential
 from nnlib.optim import Adam, GradientDescent, Momentum
-from nnlib.train import DivergenceError, accuracy, confusion_matrix, evaluate, fit
+from nnlib.train import (
+    DivergenceError,
+    StalledTrainingWarning,
+    accuracy,
+    confusion_matrix,
+    evaluate,
+    fit,
+)
 
 __version__ = "0.1.0"
 
@@ -33,6 +40,7 @@ __all__ = [
     "Sequential",
     "Sigmoid",
     "Softmax",
+    "StalledTrainingWarning",
     "Tanh",
     "accuracy",
     "confusion_matrix",

@@ -7,6 +7,7 @@ history as a table for plotting.
 
 import math
 import time
+import warnings
 
 import numpy as np
 
@@ -36,6 +37,20 @@ class DivergenceError(FloatingPointError):
     def __init__(self, message, history):
         super().__init__(message)
         self.history = history
+
+
+class StalledTrainingWarning(RuntimeWarning):
+    """Warned when a run ends no better than a network that ignores its input.
+
+    Such a network can still learn its output biases, and so predict the
+    class frequencies for every sample; ``fit`` warns when the training
+    loss ends no clearly lower than that.
+    """
+
+
+# Fewer updates than this are too few to expect learning (a single
+# full-batch iteration, say), so fit does not judge them.
+MIN_UPDATES_TO_JUDGE = 50
 
 
 def check_labels(y, n_samples, where):
@@ -158,6 +173,14 @@ def fit(
     DivergenceError
         When the loss becomes NaN or infinite.
 
+    Warns
+    -----
+    StalledTrainingWarning
+        With CrossEntropy, when after at least 50 updates the last epoch's
+        loss is not clearly lower (by 2 %) than that of predicting the
+        class frequencies whatever the input: the network has learned next
+        to nothing from X, often because its ReLU units have died.
+
     Notes
     -----
     The training loss and accuracy of an epoch are averages over its
@@ -260,7 +283,45 @@ def fit(
 
     if bar is not None:
         bar.close()
+    _warn_if_nothing_learned(
+        rows[-1]["loss"],
+        _class_frequency_loss(loss, labels),
+        n_epochs * n_batches,
+        optimizer.learning_rate,
+    )
     return pd.DataFrame(rows)
+
+
+def _class_frequency_loss(loss, labels):
+    """The cross-entropy of predicting the class frequencies for every sample.
+
+    The lowest loss a network that ignores its input can reach (through
+    its output biases); None where the loss is not CrossEntropy.
+    """
+    if not isinstance(loss, CrossEntropy):
+        return None
+    counts = np.bincount(to_numpy(labels))
+    frequencies = counts[counts > 0] / counts.sum()
+    return float(-(frequencies * np.log(frequencies)).sum())
+
+
+def _warn_if_nothing_learned(final_loss, baseline, n_updates, learning_rate):
+    if baseline is None or n_updates < MIN_UPDATES_TO_JUDGE:
+        return
+    if final_loss < 0.98 * baseline:
+        return
+    warnings.warn(
+        f"fit: after {n_updates} updates the training loss is {final_loss:.4f}, "
+        "and predicting the class frequencies, whatever the input, gives "
+        f"{baseline:.4f}: the network has learned next to nothing from X. "
+        "help: look for dead ReLU units with "
+        "nnlib.diagnostics.dead_unit_fraction(model, X); a learning rate too "
+        f"large (this one is {learning_rate:g}), or weights that start at zero "
+        "or far too large, leave them dead. A learning rate too small hardly "
+        "moves the weights.",
+        StalledTrainingWarning,
+        stacklevel=3,
+    )
 
 
 def _train_one_epoch(model, loss, optimizer, X, T, labels, batch_size, order, bar):

@@ -1,3 +1,5 @@
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -7,7 +9,14 @@ from nnlib.layers import Dense
 from nnlib.losses import BinaryCrossEntropy, CrossEntropy
 from nnlib.network import Sequential
 from nnlib.optim import Adam, GradientDescent
-from nnlib.train import DivergenceError, accuracy, confusion_matrix, evaluate, fit
+from nnlib.train import (
+    DivergenceError,
+    StalledTrainingWarning,
+    accuracy,
+    confusion_matrix,
+    evaluate,
+    fit,
+)
 
 
 def blobs(rng, n_per_class=100, n_classes=3, n_features=4):
@@ -136,6 +145,67 @@ def test_divergence_stops_with_the_epoch_and_a_hint(rng):
             verbose=False,
         )
     assert len(caught.value.history) >= 1
+
+
+def dead_model(rng):
+    # Every hidden unit starts far below zero: the ReLUs output 0 for every
+    # sample, pass back no gradient, and only the output biases can learn.
+    model = model_for(rng)
+    model.layers[0].b[...] = -100.0
+    return model
+
+
+def test_a_run_that_learns_nothing_warns_with_a_hint(rng):
+    X, y = blobs(rng)
+    y[:200] = 0  # unequal classes: 200, 0, 100 samples of classes 0, 1, 2
+    with pytest.warns(StalledTrainingWarning) as caught:
+        history = fit(
+            dead_model(rng),
+            X,
+            y,
+            optimizer=Adam(learning_rate=0.1),
+            n_epochs=60,
+            verbose=False,
+        )
+    frequencies = np.array([200, 100]) / 300
+    baseline = -(frequencies * np.log(frequencies)).sum()
+    # The output biases learn the class frequencies, and can do no better.
+    assert history["loss"].min() > baseline - 1e-6
+    assert history["loss"].iloc[-1] == pytest.approx(baseline, rel=0.01)
+    message = str(caught[0].message)
+    assert f"{baseline:.4f}" in message
+    assert "after 60 updates" in message
+    assert "large (this one is 0.1)" in message
+    assert "dead_unit_fraction" in message
+    assert caught[0].filename == __file__  # points at the caller of fit
+
+
+def test_learning_runs_and_short_runs_do_not_warn(rng):
+    X, y = blobs(rng)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", StalledTrainingWarning)
+        history = fit(
+            model_for(rng),
+            X,
+            y,
+            optimizer=Adam(learning_rate=0.01),
+            n_epochs=60,
+            verbose=False,
+        )
+        assert history["accuracy"].iloc[-1] > 0.9
+        # Too few updates to judge: 49 full-batch ones, or 5 of any loss
+        # other than CrossEntropy.
+        fit(dead_model(rng), X, y, n_epochs=49, verbose=False)
+        binary = Sequential(Dense(4, 8, rng=rng), ReLU(), Dense(8, 1, rng=rng))
+        binary.layers[0].b[...] = -100.0
+        fit(
+            binary,
+            X,
+            (y == 0).astype(np.float32),
+            loss=BinaryCrossEntropy(),
+            n_epochs=60,
+            verbose=False,
+        )
 
 
 def test_fit_rejects_bad_input(rng):
