@@ -12,16 +12,10 @@ from nnlib.backend import gpu_available, use_device
 from nnlib.data import load_mnist
 from nnlib.layers import Dense, Dropout
 from nnlib.losses import MSE, BinaryCrossEntropy, CrossEntropy
+from nnlib.metrics import accuracy, confusion_matrix
 from nnlib.network import Sequential
 from nnlib.optim import Adam, GradientDescent, Momentum
-from nnlib.train import (
-    DivergenceError,
-    StalledTrainingWarning,
-    accuracy,
-    confusion_matrix,
-    evaluate,
-    fit,
-)
+from nnlib.train import DivergenceError, StalledTrainingWarning, evaluate, fit
 
 __version__ = "0.1.0"
 

@@ -1,8 +1,9 @@
-"""The training loop, and the measures used to judge a trained model.
+"""The training loop, and the loss and accuracy of a model on a data set.
 
 Taught in notebook 05. ``fit`` runs forward, loss, backward and update
 for every mini-batch, reports one line per epoch and returns the whole
-history as a table for plotting.
+history as a table for plotting; ``evaluate`` measures a model on data
+it was not trained on.
 """
 
 import math
@@ -11,7 +12,6 @@ import warnings
 
 import numpy as np
 
-from nnlib.activations import Sigmoid, Softmax
 from nnlib.backend import (
     current_device,
     get_array_module,
@@ -19,6 +19,7 @@ from nnlib.backend import (
     to_device,
     to_numpy,
 )
+from nnlib.checks import check_finite, check_labels, check_loss_fits_model
 from nnlib.layers import check_2d
 from nnlib.losses import BinaryCrossEntropy, CrossEntropy, Loss
 from nnlib.network import Sequential
@@ -53,38 +54,6 @@ class StalledTrainingWarning(RuntimeWarning):
 MIN_UPDATES_TO_JUDGE = 50
 
 
-def check_labels(y, n_samples, where):
-    """Check that y holds one label (or target row) per sample."""
-    if not hasattr(y, "shape"):
-        raise TypeError(
-            f"{where}: expected y as an array, got {type(y).__name__}. "
-            "help: convert it with np.asarray(y)."
-        )
-    if y.shape[0] != n_samples:
-        raise ValueError(
-            f"{where}: X has {n_samples} samples but y has {y.shape[0]}. "
-            "help: pass the labels that belong to X, in the same order."
-        )
-
-
-def check_finite(X, where, name="X"):
-    """Raise a clear error if X holds NaN or infinity."""
-    xp = get_array_module(X)
-    # One NaN or infinity makes the sum NaN or infinite, so one pass over X
-    # with no boolean array of its size clears the usual case; only a sum
-    # that is not finite (a bad value, or an overflow) is looked into.
-    with np.errstate(over="ignore", invalid="ignore"):
-        total = X.sum()
-    if bool(xp.isfinite(total)):
-        return
-    n_bad = int((~xp.isfinite(X)).sum())
-    if n_bad:
-        raise ValueError(
-            f"{where}: {name} holds {n_bad} NaN or infinite values. "
-            "help: clean or impute them before training."
-        )
-
-
 def _labels_of(target):
     """Class labels from integer labels, 0/1 targets or one-hot rows."""
     if target.ndim == 2 and target.shape[1] > 1:
@@ -96,22 +65,6 @@ def _predicted_labels(output):
     if output.shape[1] == 1:
         return (output[:, 0] > 0).astype(np.int64)
     return output.argmax(axis=1)
-
-
-def check_loss_fits_model(model, loss, where):
-    """Refuse a loss that would apply softmax or sigmoid a second time."""
-    last = model.layers[-1]
-    if isinstance(loss, CrossEntropy) and isinstance(last, Softmax):
-        raise ValueError(
-            f"{where}: the model ends in Softmax, but CrossEntropy applies "
-            "softmax to its input itself. help: remove the final Softmax "
-            "layer; model.predict_proba still returns probabilities."
-        )
-    if isinstance(loss, BinaryCrossEntropy) and isinstance(last, Sigmoid):
-        raise ValueError(
-            f"{where}: the model ends in Sigmoid, but BinaryCrossEntropy "
-            "applies the sigmoid itself. help: remove the final Sigmoid layer."
-        )
 
 
 def fit(
@@ -413,60 +366,6 @@ def evaluate(model, X, y, *, loss=None, batch_size=10_000):
     X, T, labels = _prepare(model, loss, X, y, dtype, "evaluate")
     mean_loss, accuracy_ = _evaluate_prepared(model, loss, X, T, labels, batch_size)
     return {"loss": mean_loss, "accuracy": accuracy_}
-
-
-def accuracy(y_true, y_pred):
-    """Return the fraction of labels predicted correctly.
-
-    Parameters
-    ----------
-    y_true, y_pred : ndarray of int, shape (n_samples,)
-
-    Returns
-    -------
-    float
-    """
-    y_true, y_pred = to_numpy(y_true), to_numpy(y_pred)
-    if y_true.shape != y_pred.shape or y_true.ndim != 1:
-        raise ValueError(
-            f"accuracy: expected two label vectors of the same shape "
-            f"(n_samples,), got {y_true.shape} and {y_pred.shape}. "
-            "help: pass model.predict(X), not model.predict_proba(X)."
-        )
-    return float((y_true == y_pred).mean())
-
-
-def confusion_matrix(y_true, y_pred, n_classes=None):
-    """Count each (true class, predicted class) pair.
-
-    Parameters
-    ----------
-    y_true, y_pred : ndarray of int, shape (n_samples,)
-    n_classes : int, optional
-        Defaults to one more than the largest label seen.
-
-    Returns
-    -------
-    ndarray of int64, shape (n_classes, n_classes)
-        Row i, column j counts samples of class i predicted as j; the
-        diagonal holds the correct predictions.
-    """
-    y_true, y_pred = to_numpy(y_true), to_numpy(y_pred)
-    accuracy(y_true, y_pred)  # the same shape checks
-    if y_true.dtype.kind not in "iu" or y_pred.dtype.kind not in "iu":
-        raise TypeError(
-            f"confusion_matrix: expected integer labels, got {y_true.dtype} "
-            f"and {y_pred.dtype}."
-        )
-    if n_classes is None:
-        n_classes = int(max(y_true.max(), y_pred.max())) + 1
-    if (
-        min(y_true.min(), y_pred.min()) < 0
-        or max(y_true.max(), y_pred.max()) >= n_classes
-    ):
-        raise ValueError(f"confusion_matrix: expected labels in 0..{n_classes - 1}.")
-    counts = np.bincount(y_true * n_classes + y_pred, minlength=n_classes**2)
-    return counts.reshape(n_classes, n_classes)
 
 
 def _progress_bar(total):

@@ -7,16 +7,10 @@ import pytest
 from nnlib.activations import ReLU, Softmax
 from nnlib.layers import Dense
 from nnlib.losses import BinaryCrossEntropy, CrossEntropy
+from nnlib.metrics import accuracy, confusion_matrix
 from nnlib.network import Sequential
 from nnlib.optim import Adam, GradientDescent
-from nnlib.train import (
-    DivergenceError,
-    StalledTrainingWarning,
-    accuracy,
-    confusion_matrix,
-    evaluate,
-    fit,
-)
+from nnlib.train import DivergenceError, StalledTrainingWarning, evaluate, fit
 
 
 def blobs(rng, n_per_class=100, n_classes=3, n_features=4):
@@ -335,7 +329,7 @@ def test_small_mini_batch_network_reaches_97_percent(mnist):
 
 
 def test_finite_input_whose_sum_overflows_is_accepted():
-    from nnlib.train import check_finite
+    from nnlib.checks import check_finite
 
     X = np.full((4, 3), 3e38, dtype=np.float32)  # finite; its sum overflows
     check_finite(X, "fit")

@@ -5,10 +5,10 @@ import contextlib
 import numpy as np
 
 from nnlib.backend import to_device
+from nnlib.checks import check_finite, check_loss_fits_model
 from nnlib.layers import check_2d
 from nnlib.losses import BinaryCrossEntropy, CrossEntropy, Loss
 from nnlib.network import Sequential
-from nnlib.train import check_finite, check_loss_fits_model
 
 
 def check_model(model, where):

@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 
 from nnlib.backend import get_array_module, to_device
+from nnlib.checks import check_labels
 from nnlib.diagnostics._checks import check_inputs, check_model, checked_loss
-from nnlib.train import check_labels
 
 
 def parameter_names(model):

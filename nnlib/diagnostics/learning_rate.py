@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from nnlib.backend import to_device
+from nnlib.checks import check_labels
 from nnlib.diagnostics._checks import (
     check_batch_size,
     check_inputs,
@@ -17,7 +18,6 @@ from nnlib.diagnostics._checks import (
 )
 from nnlib.network import Sequential
 from nnlib.optim import GradientDescent, Optimizer
-from nnlib.train import check_labels
 
 
 def learning_rate_range_test(
