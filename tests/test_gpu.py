@@ -19,7 +19,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import nbformat
 import numpy as np
 import pytest
 
@@ -506,8 +505,15 @@ def test_a_training_epoch_does_not_read_back_every_step(monkeypatch, cupy):
 # On any machine: notebook 06's CPU path and the GPU figures
 
 
+def read_notebook_06():
+    # Imported here, so that the gpu tests above also run where only
+    # NumPy, pandas, CuPy and pytest are installed.
+    nbformat = pytest.importorskip("nbformat")
+    return nbformat.read(NOTEBOOK, as_version=nbformat.NO_CONVERT)
+
+
 def test_notebook_06_says_in_its_first_output_which_device_it_uses():
-    nb = nbformat.read(NOTEBOOK, as_version=nbformat.NO_CONVERT)
+    nb = read_notebook_06()
     first_code = next(cell for cell in nb.cells if cell.cell_type == "code")
     text = "".join(output.get("text", "") for output in first_code.outputs)
     sentence = text.splitlines()[0]
@@ -519,7 +525,7 @@ def test_notebook_06_says_in_its_first_output_which_device_it_uses():
 def test_notebook_06_code_does_not_branch_its_training_on_the_device():
     # The same code trains on both devices: fit is never called from
     # inside an `if device ...` block.
-    nb = nbformat.read(NOTEBOOK, as_version=nbformat.NO_CONVERT)
+    nb = read_notebook_06()
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
@@ -567,7 +573,7 @@ def test_notebook_06_repeats_the_parity_run_of_the_gpu_figures_script():
     spec.loader.exec_module(script)
     assert script.RESULTS_DIR == RESULTS_DIR
     parity = script.PARITY
-    nb = nbformat.read(NOTEBOOK, as_version=nbformat.NO_CONVERT)
+    nb = read_notebook_06()
     (source,) = [c.source for c in nb.cells if "def parity_run(" in c.source]
     for fragment in (
         f"np.random.default_rng({parity['seed']})",
