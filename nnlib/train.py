@@ -45,7 +45,7 @@ class StalledTrainingWarning(RuntimeWarning):
 
     Such a network can still learn its output biases, and so predict the
     class frequencies for every sample; ``fit`` warns when the training
-    loss ends no clearly lower than that.
+    loss ends not clearly lower than that.
     """
 
 
@@ -237,30 +237,26 @@ def fit(
     if bar is not None:
         bar.close()
     _warn_if_nothing_learned(
-        rows[-1]["loss"],
-        _class_frequency_loss(loss, labels),
-        n_epochs * n_batches,
-        optimizer.learning_rate,
+        rows[-1]["loss"], loss, labels, n_epochs * n_batches, optimizer.learning_rate
     )
     return pd.DataFrame(rows)
 
 
-def _class_frequency_loss(loss, labels):
+def _class_frequency_loss(labels):
     """The cross-entropy of predicting the class frequencies for every sample.
 
-    The lowest loss a network that ignores its input can reach (through
-    its output biases); None where the loss is not CrossEntropy.
+    The lowest loss a network that ignores its input can reach, through
+    its output biases.
     """
-    if not isinstance(loss, CrossEntropy):
-        return None
     counts = np.bincount(to_numpy(labels))
     frequencies = counts[counts > 0] / counts.sum()
     return float(-(frequencies * np.log(frequencies)).sum())
 
 
-def _warn_if_nothing_learned(final_loss, baseline, n_updates, learning_rate):
-    if baseline is None or n_updates < MIN_UPDATES_TO_JUDGE:
+def _warn_if_nothing_learned(final_loss, loss, labels, n_updates, learning_rate):
+    if not isinstance(loss, CrossEntropy) or n_updates < MIN_UPDATES_TO_JUDGE:
         return
+    baseline = _class_frequency_loss(labels)
     if final_loss < 0.98 * baseline:
         return
     warnings.warn(
